@@ -1,0 +1,158 @@
+/** Test helpers for the emulator suites: a small fetch-based client, a waiter and a ZIP reader. */
+import { crc32, inflateRawSync } from 'node:zlib';
+import type { Emulator, JobView } from './server';
+
+export const PROCESS = '/bin/guides/v1/assets/process';
+
+export interface HttpResult {
+  status: number;
+  headers: Headers;
+  text: string;
+  /** Parsed body, or undefined when it is not JSON. */
+  body: unknown;
+}
+
+export class TestClient {
+  /** `auth` null = anonymous. */
+  constructor(readonly emu: Emulator, readonly auth: string | null = emu.basicAuthHeader()) {}
+
+  async request(method: string, path: string, init: { body?: unknown; headers?: Record<string, string>; csrf?: boolean } = {}): Promise<HttpResult> {
+    const headers: Record<string, string> = { ...(init.headers ?? {}) };
+    if (this.auth) headers.Authorization = this.auth;
+    if (method === 'POST' && init.csrf !== false) headers['CSRF-Token'] = await this.csrf();
+    let body: string | undefined;
+    if (init.body !== undefined) {
+      body = typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
+      headers['Content-Type'] = 'application/json';
+    }
+    const res = await fetch(`${this.emu.url}${path}`, { method, headers, body });
+    const text = await res.text();
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text) as unknown;
+    } catch {
+      parsed = undefined;
+    }
+    return { status: res.status, headers: res.headers, text, body: parsed };
+  }
+
+  get(path: string): Promise<HttpResult> {
+    return this.request('GET', path);
+  }
+
+  post(path: string, body?: unknown, csrf = true): Promise<HttpResult> {
+    return this.request('POST', path, { body, csrf });
+  }
+
+  async csrf(): Promise<string> {
+    const res = await fetch(`${this.emu.url}/libs/granite/csrf/token.json`, { headers: this.auth ? { Authorization: this.auth } : {} });
+    return ((await res.json()) as { token: string }).token;
+  }
+
+  async start(body: Record<string, unknown>): Promise<string> {
+    const res = await this.post(PROCESS, { type: 'ASSET_PROCESSING', ...body });
+    if (res.status !== 200) throw new Error(`start failed: ${res.status} ${res.text}`);
+    return (res.body as { processingId: string }).processingId;
+  }
+
+  async status(id: string): Promise<JobView> {
+    const res = await this.get(`${PROCESS}/status?processingId=${id}`);
+    if (res.status !== 200) throw new Error(`status failed: ${res.status} ${res.text}`);
+    return res.body as JobView;
+  }
+
+  async waitFor(id: string, pred: (j: JobView) => boolean, timeoutMs = 10_000): Promise<JobView> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const j = await this.status(id);
+      if (pred(j)) return j;
+      if (Date.now() > until) throw new Error(`timed out waiting; last status ${JSON.stringify(j)}`);
+      await sleep(10);
+    }
+  }
+
+  waitDone(id: string, timeoutMs = 10_000): Promise<JobView> {
+    return this.waitFor(id, (j) => !j.cancellable, timeoutMs);
+  }
+
+  /** The whole log, read page by page the way a following client does. */
+  async allLogs(id: string, page = 5000): Promise<string[]> {
+    const out: string[] = [];
+    for (;;) {
+      const res = await this.get(`${PROCESS}/logs?processingId=${id}&offset=${out.length}&limit=${page}`);
+      const b = res.body as { lines: string[]; hasMore: boolean };
+      out.push(...b.lines);
+      if (!b.hasMore) return out;
+    }
+  }
+
+  control(path: string, body?: unknown): Promise<Response> {
+    return fetch(`${this.emu.url}/emulator/control${path}`, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Counts lines `Processed <path> (` per path. */
+export function processedCounts(lines: string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const l of lines) {
+    const m = / INFO \[AssetProcessor\] Processed (\S+) \(uuid /.exec(l);
+    if (m) counts.set(m[1], (counts.get(m[1]) ?? 0) + 1);
+  }
+  return counts;
+}
+
+export interface ZipEntry {
+  name: string;
+  method: number;
+  data: Buffer;
+}
+
+/** Reads an archive through its central directory, checking local headers, sizes and CRCs on the way. */
+export function readZip(buf: Buffer): ZipEntry[] {
+  let eocd = -1;
+  for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 65535); i--) {
+    if (buf.readUInt32LE(i) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) throw new Error('no end of central directory');
+  const count = buf.readUInt16LE(eocd + 10);
+  const cdSize = buf.readUInt32LE(eocd + 12);
+  let p = buf.readUInt32LE(eocd + 16);
+  if (p + cdSize !== eocd) throw new Error('central directory size/offset mismatch');
+  const out: ZipEntry[] = [];
+  for (let k = 0; k < count; k++) {
+    if (buf.readUInt32LE(p) !== 0x02014b50) throw new Error('bad central directory signature');
+    const method = buf.readUInt16LE(p + 10);
+    const crc = buf.readUInt32LE(p + 16);
+    const csize = buf.readUInt32LE(p + 20);
+    const size = buf.readUInt32LE(p + 24);
+    const nlen = buf.readUInt16LE(p + 28);
+    const elen = buf.readUInt16LE(p + 30);
+    const clen = buf.readUInt16LE(p + 32);
+    const local = buf.readUInt32LE(p + 42);
+    const name = buf.subarray(p + 46, p + 46 + nlen).toString('utf8');
+    p += 46 + nlen + elen + clen;
+    if (buf.readUInt32LE(local) !== 0x04034b50) throw new Error('bad local header signature');
+    if (buf.readUInt32LE(local + 14) !== crc) throw new Error('local/central CRC mismatch');
+    const lname = buf.subarray(local + 30, local + 30 + buf.readUInt16LE(local + 26)).toString('utf8');
+    if (lname !== name) throw new Error('local/central name mismatch');
+    const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+    const raw = buf.subarray(start, start + csize);
+    const data = method === 8 ? inflateRawSync(raw) : method === 0 ? raw : undefined;
+    if (!data) throw new Error(`unsupported method ${method}`);
+    if (data.length !== size) throw new Error('size mismatch');
+    if ((crc32(data) >>> 0) !== crc) throw new Error('CRC mismatch');
+    out.push({ name, method, data: Buffer.from(data) });
+  }
+  return out;
+}
