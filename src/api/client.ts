@@ -45,6 +45,8 @@ export interface RequestOptions {
   readonly signal?: AbortSignal;
   /** Overrides the client's timeout for this request. */
   readonly timeoutMs?: number;
+  /** Bytes received so far and the total when the server said it (log download). */
+  readonly onDownloadProgress?: (loaded: number, total: number | undefined) => void;
 }
 
 export interface LogQuery {
@@ -243,7 +245,15 @@ export class AemGuidesClient {
 
     const timeoutMs = req.options?.timeoutMs ?? this.timeoutMs();
     const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(), timeoutMs);
+    let timer = setTimeout(() => deadline.abort(), timeoutMs);
+    // A download may take long; it times out when no byte came for timeoutMs, not after timeoutMs in all.
+    const onProgress = req.binary
+      ? (loaded: number, total: number | undefined): void => {
+          clearTimeout(timer);
+          timer = setTimeout(() => deadline.abort(), timeoutMs);
+          req.options?.onDownloadProgress?.(loaded, total);
+        }
+      : undefined;
     const outer = req.options?.signal;
     if (outer?.aborted) throw this.error('cancelled', req.operation, {});
     const signal = outer ? AbortSignal.any([outer, deadline.signal]) : deadline.signal;
@@ -258,6 +268,7 @@ export class AemGuidesClient {
         signal,
         responseType: req.binary ? 'arraybuffer' : 'text',
         maxContentLength: req.binary ? -1 : MAX_JSON_BYTES,
+        ...(onProgress ? { onDownloadProgress: progressReporter(onProgress) } : {}),
       });
     } catch (e) {
       if (outer?.aborted) throw this.error('cancelled', req.operation, {});
@@ -314,6 +325,10 @@ export class AemGuidesClient {
     const t = typeof this.opts.timeoutMs === 'function' ? this.opts.timeoutMs() : this.opts.timeoutMs;
     return t !== undefined && t > 0 ? t : DEFAULT_TIMEOUT_MS;
   }
+}
+
+function progressReporter(report: (loaded: number, total: number | undefined) => void) {
+  return (event: { loaded: number; total?: number }): void => report(event.loaded, event.total || undefined);
 }
 
 function contentType(res: AxiosResponse): string {

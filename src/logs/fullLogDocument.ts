@@ -1,0 +1,64 @@
+/**
+ * aemGuides.jobs.openFullLog: the whole log in a read-only editor (search, folding, copy work on it),
+ * loaded page by page with progress and cancellation before the document opens.
+ */
+import * as vscode from 'vscode';
+import { readFullLog } from '../model/fullLog';
+import type { LogSource } from '../model/logFollower';
+import { folderLabel, shortId } from '../ui/format';
+
+export const FULL_LOG_SCHEME = 'aem-guides-log';
+
+export class FullLogDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
+  /** Loaded logs by URI, dropped when their document closes. */
+  private readonly contents = new Map<string, string>();
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor() {
+    this.disposables.push(
+      vscode.workspace.registerTextDocumentContentProvider(FULL_LOG_SCHEME, this),
+      vscode.workspace.onDidCloseTextDocument((doc) => {
+        if (doc.uri.scheme === FULL_LOG_SCHEME) this.contents.delete(doc.uri.toString());
+      }),
+    );
+  }
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.contents.get(uri.toString()) ?? vscode.l10n.t('This log is no longer loaded. Run "AEM Guides: Open Full Log" again.');
+  }
+
+  /** Loads the log with a cancellable progress notification, then opens it. Undefined when cancelled. */
+  async open(source: LogSource, processingId: string, path: string): Promise<vscode.TextDocument | undefined> {
+    const uri = vscode.Uri.from({ scheme: FULL_LOG_SCHEME, path: `/${folderLabel(path).replace(/[\\:*?"<>|]/g, '_')} (${shortId(processingId)}).log`, query: `id=${encodeURIComponent(processingId)}` });
+    const text = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Loading the log of {0}', folderLabel(path)), cancellable: true },
+      async (progress, token) => {
+        const abort = new AbortController();
+        const sub = token.onCancellationRequested(() => abort.abort());
+        try {
+          const log = await readFullLog(source, processingId, {
+            signal: abort.signal,
+            onProgress: (p) => progress.report({ message: vscode.l10n.t('{0} lines', p.linesRead.toLocaleString()) }),
+          });
+          return log.complete ? log.lines.join('\n') : undefined;
+        } catch (e) {
+          if (abort.signal.aborted) return undefined;
+          throw e;
+        } finally {
+          sub.dispose();
+        }
+      },
+    );
+    if (text === undefined) return undefined;
+    this.contents.set(uri.toString(), text);
+    const opened = await vscode.workspace.openTextDocument(uri);
+    const doc = opened.languageId === 'log' ? opened : await vscode.languages.setTextDocumentLanguage(opened, 'log');
+    await vscode.window.showTextDocument(doc, { preview: false });
+    return doc;
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+    this.contents.clear();
+  }
+}
