@@ -56,6 +56,24 @@ describe('emulator: AEM behaviour (auth, CSRF, Assets API, history)', function (
     }
   });
 
+  it('changes the accepted credentials at run time through the control endpoint', async () => {
+    const h = `${PROCESS}/history`;
+    const control = async (body: unknown): Promise<number> =>
+      (await fetch(`${emu.url}/emulator/control/auth`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })).status;
+    try {
+      assert.equal(await control({ users: [{ name: 'admin', password: 'changed' }], tokens: ['tok-3'] }), 200);
+      assert.equal((await c.get(h)).status, 401, 'the old password is refused');
+      assert.equal((await new TestClient(emu, 'Bearer tok-1').get(h)).status, 401, 'a revoked token is refused');
+      assert.equal((await new TestClient(emu, `Basic ${Buffer.from('admin:changed').toString('base64')}`).get(h)).status, 200);
+      assert.equal((await new TestClient(emu, 'Bearer tok-3').get(h)).status, 200);
+      assert.equal(await control({ users: [] }), 400);
+      assert.equal(await control({ users: [{ name: 'x' }] }), 400);
+    } finally {
+      emu.setAuth({ users: [{ name: 'admin', password: 'admin' }, { name: 'author', password: 's3cret:x' }], tokens: ['tok-1', 'tok-2'] });
+    }
+    assert.equal((await c.get(h)).status, 200);
+  });
+
   it('demands a valid CSRF token on POST; expired tokens get 403, fresh ones work', async () => {
     const body = { path: '/content/dam/empty', type: 'ASSET_PROCESSING' };
     const none = await c.post(PROCESS, body, false);

@@ -26,6 +26,8 @@
  * - `GET|POST /emulator/control/behaviour`: read, or change some of rate, countMs, failRate, warnRate,
  *   downloadMode, loginPage, historySize.
  * - `POST /emulator/control/csrf/expire`: invalidate every CSRF token issued so far.
+ * - `POST /emulator/control/auth` body `{users?: [{name, password}], tokens?: [string]}`: replace the accepted
+ *   credentials (a changed password, a revoked token); `GET` lists the user names and the token count.
  * - `POST /emulator/control/jobs/<id>/fail` body `{comments?}`: fail an active job now (409 if not active).
  * - `POST /emulator/control/jobs/<id>/append-lines` body `{count}`: append synthetic lines -> `{lineCount}`.
  * - `GET /emulator/control/stats`: `{requests, faults: {reset, stall, unavailable, error, malformed}, memory, jobs}`.
@@ -134,6 +136,8 @@ export interface Emulator {
   setBehaviour(b: Partial<BehaviourOptions>): void;
   getBehaviour(): BehaviourOptions;
   expireCsrfTokens(): void;
+  /** Replaces the accepted basic users and/or bearer tokens (a changed password, a revoked token). */
+  setAuth(auth: { users?: BasicUser[]; tokens?: string[] }): void;
   /** Fails an active job at once; throws if it is not active. */
   failJob(id: string, comments?: string): JobView;
   /** Appends synthetic lines to a job's log; returns the new line count. */
@@ -203,6 +207,25 @@ const ERROR_PAGE = `<!DOCTYPE html>
 <html><head><title>500 Internal Server Error</title></head>
 <body><h1>Internal Server Error (500)</h1><p>The server encountered an internal error (emulated fault).</p></body></html>
 `;
+
+function parseAuth(input: unknown): { users?: BasicUser[]; tokens?: string[] } {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new ApiError(400, 'auth must be a JSON object');
+  const { users, tokens } = input as { users?: unknown; tokens?: unknown };
+  const out: { users?: BasicUser[]; tokens?: string[] } = {};
+  if (users !== undefined) {
+    if (!Array.isArray(users) || users.length === 0) throw new ApiError(400, 'users must be a non-empty array');
+    out.users = users.map((u: unknown) => {
+      const { name, password } = (u ?? {}) as { name?: unknown; password?: unknown };
+      if (typeof name !== 'string' || name === '' || typeof password !== 'string') throw new ApiError(400, 'each user needs a name and a password');
+      return { name, password };
+    });
+  }
+  if (tokens !== undefined) {
+    if (!Array.isArray(tokens) || tokens.some((t) => typeof t !== 'string' || t === '')) throw new ApiError(400, 'tokens must be an array of strings');
+    out.tokens = tokens as string[];
+  }
+  return out;
+}
 
 function base64url(data: string | Buffer): string {
   return Buffer.from(data).toString('base64url');
@@ -282,6 +305,11 @@ export async function startEmulator(init: EmulatorInit = {}): Promise<Emulator> 
     } catch {
       return false;
     }
+  };
+
+  const setAuth = (auth: { users?: BasicUser[]; tokens?: string[] }): void => {
+    if (auth.users) options.users.splice(0, options.users.length, ...auth.users);
+    if (auth.tokens) options.tokens.splice(0, options.tokens.length, ...auth.tokens);
   };
 
   const authenticate = (req: IncomingMessage): string | undefined => {
@@ -448,6 +476,12 @@ export async function startEmulator(init: EmulatorInit = {}): Promise<Emulator> 
       csrfGeneration++;
       return json(200, { expired: true });
     }
+    if (sub === '/auth' && method === 'GET') return json(200, { users: options.users.map((u) => u.name), tokens: options.tokens.length });
+    if (sub === '/auth' && method === 'POST') {
+      // Changes who may sign in, as an administrator changing a password or revoking a token would.
+      setAuth(parseAuth(input()));
+      return json(200, { users: options.users.map((u) => u.name), tokens: options.tokens.length });
+    }
     if (sub === '/stats' && method === 'GET') return json(200, stats());
     const m = /^\/jobs\/([^/]+)\/(fail|append-lines)$/.exec(sub);
     if (m && method === 'POST') {
@@ -597,6 +631,7 @@ export async function startEmulator(init: EmulatorInit = {}): Promise<Emulator> 
       engine.behaviour = parseBehaviour(b, engine.behaviour);
     },
     getBehaviour: () => ({ ...engine.behaviour }),
+    setAuth,
     expireCsrfTokens: () => {
       csrfGeneration++;
     },
