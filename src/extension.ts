@@ -27,9 +27,18 @@ import { resolveJob } from './commands/pickJob';
 /** Drives the welcome views (`aemGuides.connectionState` in package.json's viewsWelcome). */
 type ConnectionState = 'noServer' | 'signedOut' | 'unauthorized' | 'unreachable' | 'connected';
 
-/** What activate returns: used by the host tests to look inside the details panels. */
+/**
+ * What activate returns. The host tests read the model and views through it (what a tree row or a
+ * webview shows cannot be read through VS Code's API); nothing here is needed to use the extension.
+ */
 export interface ExtensionApi {
+  readonly store: JobStore;
+  readonly monitor: Monitor;
+  readonly tree: JobsTreeProvider;
+  readonly following: LogFollowing;
   readonly detailsPanels: DetailsPanels;
+  /** The value of the `aemGuides.connectionState` context key (welcome views). */
+  connectionState(): string | undefined;
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
@@ -218,7 +227,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     updateViewState();
     await connectFromEnvironment(connectDeps, process.env['AEM_GUIDES_CONNECT']);
   });
-  return { detailsPanels };
+  return { store, monitor, tree, following, detailsPanels, connectionState: () => lastState };
 }
 
 function unauthorized(state: MonitorState): boolean {

@@ -109,21 +109,25 @@ async function askForRequest(deps: StartDeps): Promise<StartRequest | undefined>
   let request: StartRequest | undefined;
 
   const browseButton: vscode.QuickInputButton = { iconPath: BROWSE, tooltip: vscode.l10n.t('Browse DAM folders') };
+  const recentButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('history'), tooltip: vscode.l10n.t('Recent paths') };
   const done = await InputFlow.run([
     async (flow) => {
       const recent = deps.recentPaths.list();
       path = await flow.input({
         title,
-        prompt: recent.length > 1 ? vscode.l10n.t('DAM folder to process. Recent: {0}', recent.slice(0, 3).join(', ')) : vscode.l10n.t('DAM folder to process (use the folder button to browse)'),
+        prompt: recent.length > 0 ? vscode.l10n.t('DAM folder to process (buttons: recent paths, browse the DAM)') : vscode.l10n.t('DAM folder to process (use the folder button to browse the DAM)'),
         value: path,
         placeholder: '/content/dam/my-docs',
-        buttons: [browseButton],
+        buttons: recent.length > 0 ? [recentButton, browseButton] : [browseButton],
         validate: (v) => {
           const problem = checkDamPath(v);
           return problem ? describeProblem(problem) : undefined;
         },
-        onButton: async (_button, box) => {
-          const picked = await browseFolders(deps, checkDamPath(box.value) ? DAM_ROOT : box.value);
+        onButton: async (button, box) => {
+          const picked =
+            button === recentButton
+              ? await vscode.window.showQuickPick(recent, { title: vscode.l10n.t('Recent paths'), placeHolder: vscode.l10n.t('Pick a folder processed before') })
+              : await browseFolders(deps, checkDamPath(box.value) ? DAM_ROOT : box.value);
           if (picked) box.value = picked;
         },
       });

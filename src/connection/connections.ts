@@ -97,13 +97,19 @@ export class Connections implements vscode.Disposable {
     const others = this.servers().filter((s) => s.name !== config.name);
     await settings.update('servers', [...others.map(plain), plain(config)], vscode.ConfigurationTarget.Global);
     await settings.update('activeServer', config.name, vscode.ConfigurationTarget.Global);
-    await this.reload();
+    await this.reloadWithNewCredentials();
   }
 
   async storeSecret(config: ServerConfig, secret: string): Promise<void> {
     const key = secretKey(config);
     await this.secrets.store(key, secret);
     this.secretCache.set(key, secret);
+    await this.reloadWithNewCredentials();
+  }
+
+  /** New credentials for the same server are a change too: listeners restart polling with them. */
+  private async reloadWithNewCredentials(): Promise<void> {
+    this.current = undefined;
     await this.reload();
   }
 

@@ -33,6 +33,9 @@ export class LogFollowing implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires when a job starts or stops being followed (context keys, webview buttons). */
   readonly onDidChange = this.changed.event;
+  private readonly closedEmitter = new vscode.EventEmitter<{ readonly processingId: string; readonly summary: FollowSummary }>();
+  /** Fires when a follower ends: the job finished and its log is drained, it was stopped, or it is gone. */
+  readonly onDidClose = this.closedEmitter.event;
   private readonly subscription: { dispose(): void };
   private serverKey: string | undefined;
 
@@ -150,6 +153,7 @@ export class LogFollowing implements vscode.Disposable {
     }
     if (summary.reason !== 'stopped' || entry) void this.saveFollowedList();
     this.changed.fire();
+    this.closedEmitter.fire({ processingId, summary });
   }
 
   private cursors(): CursorStore {
@@ -177,6 +181,7 @@ export class LogFollowing implements vscode.Disposable {
     this.subscription.dispose();
     for (const channel of this.channels.values()) channel.dispose();
     this.changed.dispose();
+    this.closedEmitter.dispose();
   }
 }
 

@@ -86,11 +86,27 @@ export class InputFlow {
         box.onDidAccept(() => {
           if (validate(box.value)) resolve(box.value);
         });
+        // A button may open another quick input (recent paths, folder browser), which hides this box:
+        // that is no cancellation, and the box comes back with the value it picked.
+        let inButton = false;
         box.onDidTriggerButton((button) => {
-          if (button === vscode.QuickInputButtons.Back) reject(new BackSignal());
-          else void options.onButton?.(button, box);
+          if (button === vscode.QuickInputButtons.Back) {
+            reject(new BackSignal());
+            return;
+          }
+          if (!options.onButton) return;
+          inButton = true;
+          void Promise.resolve(options.onButton(button, box))
+            .catch((e: unknown) => void vscode.window.showErrorMessage(e instanceof Error ? e.message : String(e)))
+            .finally(() => {
+              inButton = false;
+              validate(box.value);
+              box.show();
+            });
         });
-        box.onDidHide(() => reject(new CancelSignal()));
+        box.onDidHide(() => {
+          if (!inButton) reject(new CancelSignal());
+        });
         box.show();
       });
     } finally {
