@@ -1,28 +1,8 @@
 import assert from 'node:assert/strict';
 import type { Job } from '../../src/api/types';
+import { finished, running } from './jobs.fixture';
 import { JobStore, sameValue, type JobChange, type TrackedJob } from '../../src/model/jobStore';
 
-function running(id: string, over: Partial<Job> = {}): Job {
-  return {
-    processingId: id,
-    path: `/content/dam/${id}`,
-    excludedPaths: [],
-    status: 'RUNNING',
-    state: 'running',
-    active: true,
-    triggeredCount: 0,
-    hasLogs: true,
-    type: 'ASSET_PROCESSING',
-    cancellable: true,
-    resumable: false,
-    restartable: false,
-    ...over,
-  };
-}
-
-function finished(id: string, over: Partial<Job> = {}): Job {
-  return running(id, { status: 'SUCCESS', state: 'succeeded', active: false, cancellable: false, restartable: true, completedAt: 5_000, ...over });
-}
 
 /** A store whose events are recorded. */
 function recorded(options?: ConstructorParameters<typeof JobStore>[0]) {

@@ -2,31 +2,11 @@ import assert from 'node:assert/strict';
 import type { AemGuidesClient } from '../../src/api/client';
 import { AemError, type AemErrorKind } from '../../src/api/errors';
 import type { Job } from '../../src/api/types';
+import { finished, running } from './jobs.fixture';
 import { FakeClock } from '../../src/model/clock';
 import { JobStore } from '../../src/model/jobStore';
 import { Monitor, type JobsSource, type MonitorOptions, type MonitorState } from '../../src/model/monitor';
 
-function running(id: string, over: Partial<Job> = {}): Job {
-  return {
-    processingId: id,
-    path: `/content/dam/${id}`,
-    excludedPaths: [],
-    status: 'RUNNING',
-    state: 'running',
-    active: true,
-    triggeredCount: 0,
-    hasLogs: true,
-    type: 'ASSET_PROCESSING',
-    cancellable: true,
-    resumable: false,
-    restartable: false,
-    ...over,
-  };
-}
-
-function finished(id: string, over: Partial<Job> = {}): Job {
-  return running(id, { status: 'SUCCESS', state: 'succeeded', active: false, cancellable: false, completedAt: 1, ...over });
-}
 
 function aemError(kind: AemErrorKind, operation: 'history' | 'status' = 'history', retryAfterMs?: number): AemError {
   return new AemError(kind, { server: 'test', operation, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
