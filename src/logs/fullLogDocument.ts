@@ -13,9 +13,13 @@ export class FullLogDocuments implements vscode.TextDocumentContentProvider, vsc
   /** Loaded logs by URI, dropped when their document closes. */
   private readonly contents = new Map<string, string>();
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  /** A reload of a log whose document VS Code still holds: it asks for the new text. */
+  readonly onDidChange = this.changed.event;
 
   constructor() {
     this.disposables.push(
+      this.changed,
       vscode.workspace.registerTextDocumentContentProvider(FULL_LOG_SCHEME, this),
       vscode.workspace.onDidCloseTextDocument((doc) => {
         if (doc.uri.scheme === FULL_LOG_SCHEME) this.contents.delete(doc.uri.toString());
@@ -51,10 +55,33 @@ export class FullLogDocuments implements vscode.TextDocumentContentProvider, vsc
     );
     if (text === undefined) return undefined;
     this.contents.set(uri.toString(), text);
+    await this.refreshHeldDocument(uri, text);
     const opened = await vscode.workspace.openTextDocument(uri);
     const doc = opened.languageId === 'log' ? opened : await vscode.languages.setTextDocumentLanguage(opened, 'log');
     await vscode.window.showTextDocument(doc, { preview: false });
     return doc;
+  }
+
+  /**
+   * VS Code keeps a closed document's model for a while and openTextDocument then returns it as it
+   * was: without this, opening the log again (after it grew) showed the old text.
+   */
+  private async refreshHeldDocument(uri: vscode.Uri, text: string): Promise<void> {
+    const key = uri.toString();
+    const held = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
+    if (!held || held.getText() === text) return;
+    let sub: vscode.Disposable | undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const updated = new Promise<void>((resolve) => {
+      sub = vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document.uri.toString() === key) resolve();
+      });
+      timer = setTimeout(resolve, 5000);
+    });
+    this.changed.fire(uri);
+    await updated;
+    sub?.dispose();
+    clearTimeout(timer);
   }
 
   dispose(): void {
