@@ -1,5 +1,4 @@
 /** Test helpers for the emulator suites: a small fetch-based client, a waiter and a ZIP reader. */
-import { crc32, inflateRawSync } from 'node:zlib';
 import type { Emulator, JobView } from './server';
 
 export const PROCESS = '/bin/guides/v1/assets/process';
@@ -109,50 +108,4 @@ export function processedCounts(lines: string[]): Map<string, number> {
   return counts;
 }
 
-export interface ZipEntry {
-  name: string;
-  method: number;
-  data: Buffer;
-}
-
-/** Reads an archive through its central directory, checking local headers, sizes and CRCs on the way. */
-export function readZip(buf: Buffer): ZipEntry[] {
-  let eocd = -1;
-  for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 65535); i--) {
-    if (buf.readUInt32LE(i) === 0x06054b50) {
-      eocd = i;
-      break;
-    }
-  }
-  if (eocd < 0) throw new Error('no end of central directory');
-  const count = buf.readUInt16LE(eocd + 10);
-  const cdSize = buf.readUInt32LE(eocd + 12);
-  let p = buf.readUInt32LE(eocd + 16);
-  if (p + cdSize !== eocd) throw new Error('central directory size/offset mismatch');
-  const out: ZipEntry[] = [];
-  for (let k = 0; k < count; k++) {
-    if (buf.readUInt32LE(p) !== 0x02014b50) throw new Error('bad central directory signature');
-    const method = buf.readUInt16LE(p + 10);
-    const crc = buf.readUInt32LE(p + 16);
-    const csize = buf.readUInt32LE(p + 20);
-    const size = buf.readUInt32LE(p + 24);
-    const nlen = buf.readUInt16LE(p + 28);
-    const elen = buf.readUInt16LE(p + 30);
-    const clen = buf.readUInt16LE(p + 32);
-    const local = buf.readUInt32LE(p + 42);
-    const name = buf.subarray(p + 46, p + 46 + nlen).toString('utf8');
-    p += 46 + nlen + elen + clen;
-    if (buf.readUInt32LE(local) !== 0x04034b50) throw new Error('bad local header signature');
-    if (buf.readUInt32LE(local + 14) !== crc) throw new Error('local/central CRC mismatch');
-    const lname = buf.subarray(local + 30, local + 30 + buf.readUInt16LE(local + 26)).toString('utf8');
-    if (lname !== name) throw new Error('local/central name mismatch');
-    const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
-    const raw = buf.subarray(start, start + csize);
-    const data = method === 8 ? inflateRawSync(raw) : method === 0 ? raw : undefined;
-    if (!data) throw new Error(`unsupported method ${method}`);
-    if (data.length !== size) throw new Error('size mismatch');
-    if ((crc32(data) >>> 0) !== crc) throw new Error('CRC mismatch');
-    out.push({ name, method, data: Buffer.from(data) });
-  }
-  return out;
-}
+export { readZip, type ZipEntry } from '../support/zipReader';

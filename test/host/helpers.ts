@@ -1,8 +1,8 @@
 /** What the host suites share: the extension under test, its manifest and the emulator the runner started. */
 import * as assert from 'node:assert/strict';
+import type { BehaviourOptions } from '../emulator/engine';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { crc32, inflateRawSync } from 'node:zlib';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
 import type { TrackedJob } from '../../src/model/jobStore';
@@ -173,15 +173,7 @@ export function waitForConnectionState(api: ExtensionApi, state: string, timeout
 
 // ---- the emulator -----------------------------------------------------------------------------------
 
-export interface Behaviour {
-  rate: number;
-  countMs: number;
-  failRate: number;
-  warnRate: number;
-  downloadMode: 'zip' | 'paths';
-  loginPage: boolean;
-  historySize: number;
-}
+export type Behaviour = BehaviourOptions;
 
 /** The API's job as the emulator answers it (the wire format). */
 export interface ServerJob {
@@ -537,61 +529,7 @@ export function offeredCommands(menu: readonly MenuItem[], context: WhenContext,
 
 // ---- ZIP files --------------------------------------------------------------------------------------
 
-export interface ZipEntry {
-  readonly name: string;
-  readonly method: number;
-  readonly data: Buffer;
-}
-
-/**
- * Reads a ZIP archive by its end-of-central-directory record and central directory, checks each
- * local header against its central entry, inflates and checks size and CRC-32.
- */
-export function readZip(zip: Buffer): ZipEntry[] {
-  assert.ok(zip.length >= 22 + 30, `too short for a ZIP: ${zip.length} bytes`);
-  assert.equal(zip.readUInt32LE(0), 0x04034b50, 'no local file header signature (PK\\x03\\x04) at the start');
-  let eocd = -1;
-  for (let i = zip.length - 22; i >= Math.max(0, zip.length - 22 - 0xffff); i--) {
-    if (zip.readUInt32LE(i) === 0x06054b50) {
-      eocd = i;
-      break;
-    }
-  }
-  assert.ok(eocd >= 0, 'no end-of-central-directory record');
-  const count = zip.readUInt16LE(eocd + 10);
-  const cdSize = zip.readUInt32LE(eocd + 12);
-  const cdOffset = zip.readUInt32LE(eocd + 16);
-  assert.equal(cdOffset + cdSize, eocd, 'the central directory does not end where the EOCD record starts');
-  const entries: ZipEntry[] = [];
-  let p = cdOffset;
-  for (let k = 0; k < count; k++) {
-    assert.equal(zip.readUInt32LE(p), 0x02014b50, `no central directory header for entry ${k}`);
-    const method = zip.readUInt16LE(p + 10);
-    const crc = zip.readUInt32LE(p + 16);
-    const compressedSize = zip.readUInt32LE(p + 20);
-    const size = zip.readUInt32LE(p + 24);
-    const nameLength = zip.readUInt16LE(p + 28);
-    const extraLength = zip.readUInt16LE(p + 30);
-    const commentLength = zip.readUInt16LE(p + 32);
-    const localOffset = zip.readUInt32LE(p + 42);
-    const name = zip.subarray(p + 46, p + 46 + nameLength).toString('utf8');
-    p += 46 + nameLength + extraLength + commentLength;
-
-    assert.equal(zip.readUInt32LE(localOffset), 0x04034b50, `no local header for ${name}`);
-    const localNameLength = zip.readUInt16LE(localOffset + 26);
-    const localExtraLength = zip.readUInt16LE(localOffset + 28);
-    assert.equal(zip.subarray(localOffset + 30, localOffset + 30 + localNameLength).toString('utf8'), name, 'local and central names differ');
-    const start = localOffset + 30 + localNameLength + localExtraLength;
-    const raw = zip.subarray(start, start + compressedSize);
-    assert.ok(method === 0 || method === 8, `unsupported compression method ${method} for ${name}`);
-    const data = method === 8 ? inflateRawSync(raw) : Buffer.from(raw);
-    assert.equal(data.length, size, `size of ${name}`);
-    assert.equal(crc32(data) >>> 0, crc >>> 0, `CRC-32 of ${name}`);
-    entries.push({ name, method, data });
-  }
-  assert.equal(p, eocd, 'the central directory holds more than its entries');
-  return entries;
-}
+export { readZip, type ZipEntry } from '../support/zipReader';
 
 /** A log file's text as lines (a final newline ends the last line; it does not start another). */
 export function textLines(text: string): string[] {
