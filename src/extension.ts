@@ -182,6 +182,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   context.subscriptions.push(
     vscode.commands.registerCommand('aemGuides.jobs.start', async (args?: unknown) => {
       if (!connections.active?.hasSecret) {
+        if (args !== undefined) throw new Error(vscode.l10n.t('Connect to an AEM Guides server first.'));
         const connect = vscode.l10n.t('Connect');
         const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Connect to an AEM Guides server first.'), connect);
         if (choice === connect) await vscode.commands.executeCommand('aemGuides.connect');

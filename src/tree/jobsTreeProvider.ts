@@ -189,7 +189,7 @@ export function jobItem(tracked: TrackedJob, following: boolean): vscode.TreeIte
   const { job } = tracked;
   const item = new vscode.TreeItem(folderLabel(job.path), vscode.TreeItemCollapsibleState.None);
   item.id = job.processingId;
-  item.description = [tracked.pending ? vscode.l10n.t('Starting') : stateLabel(job), progressText(job), etaText(job)].filter(Boolean).join(' · ');
+  item.description = [tracked.pending ? vscode.l10n.t('Starting') : stateLabel(job), progressText(job), etaText(job, tracked.samples)].filter(Boolean).join(' · ');
   item.iconPath = tracked.pending ? new vscode.ThemeIcon('loading~spin') : stateIcon(job.state);
   item.contextValue = contextTags(tracked, following);
   item.tooltip = jobTooltip(tracked);
@@ -217,7 +217,7 @@ export function jobTooltip(tracked: TrackedJob): vscode.MarkdownString {
   if (job.totalFiles !== undefined) row(vscode.l10n.t('Progress'), `${job.triggeredCount} / ${job.totalFiles}${job.progress !== undefined ? ` (${Math.floor(job.progress * 100)}%)` : ''}`);
   else row(vscode.l10n.t('Processed'), job.triggeredCount);
   row(vscode.l10n.t('Counting'), job.calculationStatus);
-  row(vscode.l10n.t('ETA'), etaText(job));
+  row(vscode.l10n.t('ETA'), etaText(job, tracked.samples));
   row(vscode.l10n.t('Started'), dateTime(job.startedAt));
   row(vscode.l10n.t('Completed'), dateTime(job.completedAt));
   if (job.startedAt !== undefined && job.completedAt !== undefined) row(vscode.l10n.t('Duration'), durationWords(job.completedAt - job.startedAt));

@@ -2,6 +2,8 @@
 import * as vscode from 'vscode';
 import type { Job, JobState } from '../api/types';
 import { DAM_ROOT } from '../api/damPath';
+import { estimateRemainingMs } from '../model/eta';
+import type { ProgressSample } from '../model/jobStore';
 
 export function stateLabel(job: Pick<Job, 'state' | 'status'>): string {
   switch (job.state) {
@@ -41,11 +43,18 @@ export function durationWords(ms: number): string {
   return vscode.l10n.t('{0} days', Math.round(hours / 24));
 }
 
-export function etaText(job: Job): string | undefined {
-  if (!job.active || !job.eta) return undefined;
-  if (job.eta.ms === undefined) return vscode.l10n.t('ETA {0} {1}', job.eta.value, job.eta.unit);
-  if (job.eta.ms <= 0) return undefined;
-  return vscode.l10n.t('about {0} left', durationWords(job.eta.ms));
+/**
+ * Time left in plain words: the server's ETA, or our estimate from the observed rate (marked "~") when
+ * the server gives none while the job runs; an ETA in a unit we do not know is shown as sent.
+ */
+export function etaText(job: Job, samples: readonly ProgressSample[] = []): string | undefined {
+  if (!job.active) return undefined;
+  if (job.eta && job.eta.ms === undefined && job.eta.value > 0) return vscode.l10n.t('ETA {0} {1}', job.eta.value, job.eta.unit);
+  const remaining = estimateRemainingMs(job, samples);
+  if (!remaining) return undefined;
+  return remaining.source === 'server'
+    ? vscode.l10n.t('about {0} left', durationWords(remaining.ms))
+    : vscode.l10n.t('~{0} left (estimate)', durationWords(remaining.ms));
 }
 
 /** The folder as a label: the path below /content/dam, or the path itself. */

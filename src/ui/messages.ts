@@ -2,7 +2,7 @@
  * Localised texts for errors and input problems raised by the api layer: what happened and what to do.
  */
 import * as vscode from 'vscode';
-import { englishProblem, type InputProblem } from '../api/damPath';
+import type { InputProblem } from '../api/damPath';
 import { isAemError, type AemError, type AemOperation } from '../api/errors';
 import type { ServerProblem } from '../model/servers';
 
@@ -131,7 +131,7 @@ export function describeProblem(problem: InputProblem): string {
     case 'timeRange':
       return vscode.l10n.t('"Created after" must not be later than "created before".');
     case 'typeInvalid':
-      return englishProblem(problem);
+      return vscode.l10n.t('"{0}" is not a processing type.', v);
   }
 }
 
