@@ -79,7 +79,7 @@ export function describeError(error: unknown): string {
 function nextStep(e: AemError): string | undefined {
   switch (e.kind) {
     case 'unauthorized':
-      return vscode.l10n.t('Sign in again with "AEM Guides: Connect to Server...".');
+      return vscode.l10n.t('Sign in again ("AEM Guides: Sign In...").');
     case 'forbidden':
       return vscode.l10n.t('Ask an AEM administrator for permission to run bulk processing.');
     case 'endpointMissing':

@@ -71,6 +71,11 @@ export function buildDetailsView(tracked: TrackedJob, monitor: MonitorState, fol
 
   const first = samples[0]?.at ?? 0;
   const chart = samples.map((s) => ({ t: s.at - first, count: s.triggeredCount }));
+  // Samples are taken while the job is active: a finished job's line ends at its final count, not at the last sample.
+  const last = samples[samples.length - 1];
+  if (!job.active && last && job.triggeredCount !== last.triggeredCount) {
+    chart.push({ t: Math.max(tracked.updatedAt, last.at) - first, count: job.triggeredCount });
+  }
 
   const facts: Fact[] = [];
   const add = (label: string, value: string | undefined): void => {

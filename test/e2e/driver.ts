@@ -4,7 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { Frame, Locator, Page } from 'playwright-core';
 import { paths } from '../support/paths';
 
 /** What an open quick input (palette, input box, pick list) shows. */
@@ -20,6 +20,29 @@ export interface QuickInputState {
 export interface PromptAnswer {
   match: RegExp;
   answer: string;
+  /** Save a screenshot of the page under this name before answering (a wizard step worth showing). */
+  screenshot?: string;
+}
+
+/**
+ * Polls `read` until `done` accepts its value (Playwright's expect.poll, without the test runner): returns that
+ * value, or fails after `timeoutMs` with `what` and the last value read.
+ */
+export async function waitUntil<T>(
+  what: string,
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 10000,
+  intervalMs = 200,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await read();
+  while (!done(value)) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs / 1000} s; last seen: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    value = await read();
+  }
+  return value;
 }
 
 export class WorkbenchDriver {
@@ -35,6 +58,101 @@ export class WorkbenchDriver {
 
   get panel(): Locator {
     return this.page.locator('.part.panel');
+  }
+
+  get statusBar(): Locator {
+    return this.page.locator('.part.statusbar');
+  }
+
+  get editor(): Locator {
+    return this.page.locator('.part.editor');
+  }
+
+  /** Rows of the side bar's tree at `level` (1: Active and History, 2: jobs). */
+  treeRows(level: 1 | 2): Locator {
+    return this.sidebar.locator(`.monaco-list-row[aria-level="${level}"]`);
+  }
+
+  /** The tree row of a job by its label (the folder below /content/dam), exactly. */
+  jobRow(label: string): Locator {
+    return this.treeRows(2).filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) });
+  }
+
+  /** A button in the side bar's title bar (Start Processing..., Refresh) by its tooltip. */
+  viewAction(label: string): Locator {
+    return this.sidebar.locator(`.composite.title .action-label[aria-label="${label}"]`);
+  }
+
+  /** Hovers a tree row so that its inline buttons show, and clicks the one named `label`. */
+  async clickInlineAction(row: Locator, label: string): Promise<void> {
+    await row.hover();
+    const button = row.locator(`.actions .action-label[aria-label="${label}"]`);
+    await button.waitFor();
+    await button.click();
+  }
+
+  /** Opens the row's context menu and picks `item`. */
+  async contextMenu(row: Locator, item: string): Promise<void> {
+    await row.click({ button: 'right' });
+    // Context menus are drawn in a shadow root; CSS locators pierce open ones.
+    const entry = this.page.locator('.monaco-menu .action-item', { hasText: new RegExp(`^${escapeRegExp(item)}$`) }).first();
+    await entry.waitFor();
+    // A click can land while the menu still places itself; hovering focuses the item, Enter runs it.
+    await entry.hover();
+    await this.page.locator('.monaco-menu .action-item.focused', { hasText: new RegExp(`^${escapeRegExp(item)}$`) }).waitFor();
+    await this.page.keyboard.press('Enter');
+    await this.page.locator('.monaco-menu').first().waitFor({ state: 'hidden' });
+  }
+
+  /** Closes whatever a failed step may have left open (a quick input, a context menu). */
+  async dismissOverlays(): Promise<void> {
+    for (let i = 0; i < 3; i++) {
+      const open = (await this.quickInput.isVisible()) || (await this.page.locator('.monaco-menu').first().isVisible());
+      if (!open) return;
+      await this.page.keyboard.press('Escape');
+    }
+  }
+
+  /** Closes every notification toast, so that none covers a screenshot. */
+  async clearNotifications(): Promise<void> {
+    await this.runCommand('Notifications: Clear All Notifications');
+    await this.page.locator('.notification-toast').first().waitFor({ state: 'hidden' });
+  }
+
+  /**
+   * The frame of a webview whose page shows `text` (a webview is an iframe holding the page's own iframe;
+   * hidden panels keep theirs, so the frame is found by what it shows).
+   */
+  async webviewFrame(text: string, timeoutMs = 20000): Promise<Frame> {
+    const shows = async (frame: Frame): Promise<boolean> => {
+      try {
+        return (await frame.locator('#root').count()) > 0 && (await frame.locator('#root').innerText()).includes(text);
+      } catch {
+        return false; // detached or navigating
+      }
+    };
+    const found = await waitUntil(
+      `a webview showing "${text}"`,
+      async () => {
+        for (const frame of this.page.frames()) if (await shows(frame)) return frame;
+        return undefined;
+      },
+      (frame) => frame !== undefined,
+      timeoutMs,
+    );
+    return found as Frame;
+  }
+
+  /** Picks a color theme through "Preferences: Color Theme" as a person does; returns the theme it replaced. */
+  async setColorTheme(name: string): Promise<string> {
+    await this.runCommand('Preferences: Color Theme');
+    // The list opens on the current theme.
+    const current = (await this.quickInput.locator('.monaco-list-row.focused .label-name').first().innerText()).trim();
+    await this.quickInput.locator('.quick-input-box input').first().fill(name);
+    await this.quickInput.locator('.monaco-list-row.focused', { hasText: name }).waitFor();
+    await this.page.keyboard.press('Enter');
+    await this.quickInput.waitFor({ state: 'hidden' });
+    return current;
   }
 
   activityBarItem(label: string): Locator {
@@ -70,17 +188,30 @@ export class WorkbenchDriver {
     await this.page.waitForTimeout(300); // the list filters as you type
   }
 
-  /** Runs a command by its palette title ("Category: Title"); fails when that command is not the top match. */
+  /**
+   * Runs a command by its palette title ("Category: Title"): Enter when it is the top match, else a click on its
+   * row (e.g. "Preferences: Color Theme" comes after "Preferences: Browse Color Themes in Marketplace").
+   */
   async runCommand(title: string): Promise<void> {
     await this.openPalette(title);
-    const focused = this.quickInput.locator('.monaco-list-row.focused');
-    await focused.filter({ hasText: title }).waitFor({ timeout: 5000 });
-    await this.page.keyboard.press('Enter');
+    const row = this.quickInput
+      .locator('.quick-input-list .monaco-list-row')
+      .filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }) });
+    await row.first().waitFor({ timeout: 5000 });
+    if ((await row.first().getAttribute('class'))?.includes('focused')) await this.page.keyboard.press('Enter');
+    else await row.first().click();
   }
 
   async closeQuickInput(): Promise<void> {
     await this.page.keyboard.press('Escape');
     await this.quickInput.waitFor({ state: 'hidden' });
+  }
+
+  /** The quick input's title, or a marker when it is closed. */
+  private async visibleTitle(): Promise<string> {
+    if (!(await this.quickInput.isVisible())) return '\u0000closed';
+    const title = this.quickInput.locator('.quick-input-title');
+    return (await title.isVisible()) ? title.innerText() : '';
   }
 
   async quickInputState(): Promise<QuickInputState> {
@@ -108,10 +239,22 @@ export class WorkbenchDriver {
       const next = await this.waitForNextPrompt(previous, answers);
       if (next === undefined) return seen;
       seen.push(next.prompt);
+      if (next.screenshot) {
+        // A pick list renders its rows after its placeholder: wait for the row to be chosen.
+        const rows = this.quickInput.locator('.quick-input-list .monaco-list-row');
+        if (next.answer !== '' && (await rows.count()) > 0) {
+          await rows.filter({ hasText: next.answer, visible: true }).first().waitFor();
+        }
+        await this.screenshot(next.screenshot);
+      }
       const input = this.quickInput.locator('.quick-input-box input').first();
       await input.fill(next.answer);
       await this.page.waitForTimeout(200); // validation and filtering run on input
+      const title = await this.visibleTitle();
       await this.page.keyboard.press('Enter');
+      // The widget keeps showing the step it just accepted for a moment: wait for the next step (its title has
+      // the step number) or for the input to close, so that the same step is never answered twice.
+      await waitUntil(`"${next.prompt}" to accept "${next.answer}"`, () => this.visibleTitle(), (t) => t !== title, 10000, 50);
       previous = next.prompt;
     }
     throw new Error(`The input had more than ${maxSteps} steps: ${seen.join(' | ')}`);
@@ -125,7 +268,7 @@ export class WorkbenchDriver {
   private async waitForNextPrompt(
     previous: string,
     answers: PromptAnswer[],
-  ): Promise<{ prompt: string; answer: string } | undefined> {
+  ): Promise<{ prompt: string; answer: string; screenshot?: string } | undefined> {
     const deadline = Date.now() + 10000;
     let last = previous;
     while (Date.now() < deadline) {
@@ -137,7 +280,7 @@ export class WorkbenchDriver {
       const state = await this.quickInputState();
       last = [state.title, state.message, state.placeholder].filter(Boolean).join(' / ');
       const answer = last !== previous ? answers.find((a) => a.match.test(last)) : undefined;
-      if (answer) return { prompt: last, answer: answer.answer };
+      if (answer) return { prompt: last, answer: answer.answer, screenshot: answer.screenshot };
       await this.page.waitForTimeout(100);
     }
     throw new Error(
@@ -145,17 +288,31 @@ export class WorkbenchDriver {
     );
   }
 
-  /** Text of the output panel's visible lines once it matches `expected`. */
+  /** Text of the output panel's visible lines once it matches `expected` (spaces as plain spaces). */
   async waitForOutput(expected: RegExp, timeoutMs = 10000): Promise<string> {
-    const lines = this.panel.locator('.monaco-editor .view-lines');
+    return this.waitForEditorText(this.panel, expected, timeoutMs, 'The output panel');
+  }
+
+  /**
+   * The rendered lines of the shown editors in `part` (an editor renders only the lines in view), once they match
+   * `expected`. Monaco draws spaces as no-break spaces; they are read as plain spaces.
+   */
+  async waitForEditorText(part: Locator, expected: RegExp, timeoutMs = 10000, what = 'The editor'): Promise<string> {
+    const lines = part.locator('.monaco-editor .view-lines');
+    const read = async (): Promise<string> => {
+      const texts = await lines.evaluateAll((els) =>
+        els.filter((e) => e.getBoundingClientRect().width > 0).map((e) => (e as HTMLElement).innerText),
+      );
+      return texts.join('\n').replace(/\u00a0/g, ' ');
+    };
     const deadline = Date.now() + timeoutMs;
     let text = '';
     while (Date.now() < deadline) {
-      text = (await lines.count()) > 0 ? await lines.first().innerText() : '';
+      text = await read();
       if (expected.test(text)) return text;
       await this.page.waitForTimeout(200);
     }
-    throw new Error(`The output panel does not show ${expected} within ${timeoutMs / 1000} s; it shows:\n${text}`);
+    throw new Error(`${what} does not show ${expected} within ${timeoutMs / 1000} s; it shows:\n${text}`);
   }
 
   /** Drags the side bar's edge so that it is `width` pixels wide (long job paths then fit). */
@@ -197,4 +354,8 @@ export class WorkbenchDriver {
     await (part ?? this.page).screenshot({ path: file });
     return file;
   }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -1,7 +1,8 @@
 /**
  * `npm run test:e2e`: the end-to-end suites (test/e2e/*.e2e.ts) in Mocha, in this Node process; each suite
  * starts its own emulator, code-server and Chromium through test/support/. Exit code 0 only when all pass.
- * Screenshots: test-results/screenshots/; UPDATE_SCREENSHOTS=1 also refreshes media/screenshots/sidebar.png.
+ * Screenshots: test-results/screenshots/; UPDATE_SCREENSHOTS=1 also refreshes the README pictures in media/screenshots/
+ * (sidebar.png, details-light.png, details-dark.png, follow-log.png; see jobs.e2e.ts).
  * Environment: AEM_GUIDES_TEST_TIMEOUT (seconds, default 600), AEM_GUIDES_HEADED=1, AEM_GUIDES_CHROMIUM.
  */
 import Mocha from 'mocha';

@@ -4,11 +4,8 @@
  * Screenshots of each screen go to test-results/screenshots/.
  */
 import * as assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { Page } from 'playwright-core';
 import { EMULATOR_PASSWORD, EMULATOR_USER } from '../support/emulator';
-import { paths } from '../support/paths';
 import { EMULATOR_SERVER_NAME, startSession, type Session } from '../support/session';
 import { launchBrowser, newWorkbenchPage, workbenchUrl } from '../support/workbench';
 import { WorkbenchDriver } from './driver';
@@ -103,15 +100,12 @@ describe('AEM Guides in the VS Code workbench', function () {
     await page.locator('.notification-toast', { hasText: `Connected to ${EMULATOR_SERVER_NAME}` }).waitFor();
     await workbench.screenshot('05-view-connected');
     await workbench.resizeSidebar(460);
-    const sidebar = await workbench.screenshotParts(
+    // The README's sidebar.png comes from jobs.e2e.ts, where jobs run.
+    await workbench.screenshotParts(
       'sidebar',
       [page.locator('.part.activitybar'), workbench.sidebar],
       workbench.sidebar.locator('.monaco-list-row').last(),
     );
-    if (process.env.UPDATE_SCREENSHOTS === '1') {
-      mkdirSync(dirname(paths.readmeScreenshot), { recursive: true });
-      copyFileSync(sidebar, paths.readmeScreenshot);
-    }
   });
 
   it('shows what happened in the output panel ("Show Extension Log")', async () => {
