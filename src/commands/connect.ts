@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { AemGuidesClient, Credentials } from '../api/client';
 import { isAemError } from '../api/errors';
 import type { Connections } from '../connection/connections';
+import type { Monitor } from '../model/monitor';
 import { checkServerUrl, isInsecureBasic, normaliseServerUrl, type AuthType, type ServerConfig } from '../model/servers';
 import { describeError, describeServerProblem } from '../ui/messages';
 import { InputFlow } from '../ui/multiStepInput';
@@ -244,6 +245,25 @@ async function switchServer(deps: ConnectDeps): Promise<boolean> {
 async function signOut(deps: ConnectDeps): Promise<void> {
   const config = await deps.connections.signOut();
   if (config) void vscode.window.showInformationMessage(vscode.l10n.t('Signed out of {0}. Its password or token was removed from secret storage.', config.name));
+}
+
+/**
+ * A 401 while polling (token expired, password changed) asks once for new credentials; if they are
+ * refused or the prompt is dismissed, the view says so and polling stays halted: no loop.
+ */
+export function promptOnRejectedCredentials(deps: ConnectDeps, monitor: Monitor): vscode.Disposable {
+  let prompted = false;
+  const subscriptions = [
+    deps.connections.onDidChange(() => (prompted = false)),
+    monitor.onDidChangeState((state) => {
+      if (state.kind === 'ok') prompted = false;
+      if (state.kind !== 'error' || !isAemError(state.error) || state.error.kind !== 'unauthorized' || prompted) return;
+      prompted = true;
+      log.warn(`The server rejected the stored credentials: ${state.error.message}`);
+      void signIn(deps);
+    }),
+  ];
+  return { dispose: () => subscriptions.forEach((s) => s.dispose()) };
 }
 
 /** `npm start` and automation: connect from the AEM_GUIDES_CONNECT environment variable (JSON ConnectArgs). */

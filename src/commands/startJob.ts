@@ -38,7 +38,22 @@ export function recentPathsStore(memento: vscode.Memento, serverKey: () => strin
   };
 }
 
-export async function startJobCommand(deps: StartDeps, args?: unknown): Promise<string | undefined> {
+export function registerStartCommand(context: vscode.ExtensionContext, deps: StartDeps & { isConnected(): boolean }): void {
+  context.subscriptions.push(
+    vscode.commands.registerCommand('aemGuides.jobs.start', async (args?: unknown) => {
+      if (!deps.isConnected()) {
+        if (args !== undefined) throw new Error(vscode.l10n.t('Connect to an AEM Guides server first.'));
+        const connect = vscode.l10n.t('Connect');
+        const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Connect to an AEM Guides server first.'), connect);
+        if (choice === connect) await vscode.commands.executeCommand('aemGuides.connect');
+        return undefined;
+      }
+      return startJobCommand(deps, args);
+    }),
+  );
+}
+
+async function startJobCommand(deps: StartDeps, args?: unknown): Promise<string | undefined> {
   if (args !== undefined && args !== null && typeof args === 'object' && 'path' in args) {
     return startFromArgs(deps, args as Record<string, unknown>);
   }

@@ -7,6 +7,8 @@ import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import type { JobStore, TrackedJob } from '../model/jobStore';
 import type { Monitor } from '../model/monitor';
+import { guarded } from '../commands/guard';
+import { resolveJob, type JobLookup } from '../commands/pickJob';
 import { describeError } from '../ui/messages';
 import { log } from '../util/logger';
 import { buildDetailsView, detailsStrings, panelTitle } from './detailsView';
@@ -80,6 +82,23 @@ export class DetailsPanels implements vscode.Disposable, vscode.WebviewPanelSeri
     this.registration.dispose();
     for (const panel of [...this.panels.values()]) panel.dispose();
   }
+}
+
+/** aemGuides.jobs.showDetails: from a tree row, a notification, a processing id or the palette. */
+export function registerShowDetails(context: vscode.ExtensionContext, panels: DetailsPanels, lookup: JobLookup): void {
+  context.subscriptions.push(
+    vscode.commands.registerCommand('aemGuides.jobs.showDetails', (arg?: unknown) =>
+      guarded(arg, 'Showing job details', async () => {
+        const tracked = await resolveJob(lookup, arg, () => true, {
+          placeholder: vscode.l10n.t('Pick the job to show'),
+          none: vscode.l10n.t('No jobs are known yet.'),
+        });
+        if (!tracked) return undefined;
+        await panels.show(tracked.job.processingId);
+        return tracked.job.processingId;
+      }),
+    ),
+  );
 }
 
 function panelOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
