@@ -10,6 +10,7 @@ import { FILE_TYPES, type DamFolderPage, type StartFilter, type StartRequest } f
 import { describeError, describeProblem } from '../ui/messages';
 import { InputFlow } from '../ui/multiStepInput';
 import { log } from '../util/logger';
+import { parseDate, splitList } from './startInput';
 
 export interface StartDeps {
   /** Starts the job through the model; returns the processing id. */
@@ -250,32 +251,6 @@ function summaryText(r: StartRequest): string {
   if (r.filter?.endTime !== undefined) parts.push(vscode.l10n.t('created before {0}', new Date(r.filter.endTime).toLocaleString()));
   if (r.filter?.filterProcessedAssets) parts.push(vscode.l10n.t('skipping processed assets'));
   return parts.join(' · ');
-}
-
-export function splitList(text: string): string[] {
-  return text
-    .split(/[,\n]/)
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
-}
-
-/**
- * A local date or date-time as epoch ms. A date alone means the start of that day for "after" and
- * its last millisecond for "before", so "before 2024-05-31" includes the 31st.
- */
-export function parseDate(text: string, bound: 'start' | 'end'): number | undefined {
-  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2}))?$/.exec(text.trim());
-  if (!m) return undefined;
-  const [year, month, day] = [Number(m[1]), Number(m[2]) - 1, Number(m[3])];
-  const hasTime = m[4] !== undefined;
-  const date = hasTime
-    ? new Date(year, month, day, Number(m[4]), Number(m[5]), bound === 'end' ? 59 : 0, bound === 'end' ? 999 : 0)
-    : bound === 'start'
-      ? new Date(year, month, day, 0, 0, 0, 0)
-      : new Date(year, month, day, 23, 59, 59, 999);
-  // Reject dates that rolled over (2024-02-31).
-  if (date.getFullYear() !== year || date.getMonth() !== month || date.getDate() !== day) return undefined;
-  return date.getTime();
 }
 
 /** A quick pick that walks DAM folders through the Assets HTTP API; returns the chosen folder. */
