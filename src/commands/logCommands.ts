@@ -50,8 +50,8 @@ export function registerLogCommands(context: vscode.ExtensionContext, deps: LogC
           none: vscode.l10n.t('No job has a log.'),
         });
         if (!tracked) return undefined;
-        const doc = await deps.fullLogs.open(requireClient(deps), tracked.job.processingId, tracked.job.path);
-        return doc?.uri.toString();
+        const uri = await deps.fullLogs.open(requireClient(deps), tracked.job.processingId, tracked.job.path);
+        return uri?.toString();
       }),
     ),
     vscode.commands.registerCommand('aemGuides.jobs.downloadLogs', (arg?: unknown, target?: unknown) =>

@@ -8,6 +8,8 @@ import type { LogSource } from '../model/logFollower';
 import { folderLabel, shortId } from '../ui/format';
 
 export const FULL_LOG_SCHEME = 'aem-guides-log';
+/** VS Code does not hand a document longer than this to extensions: openTextDocument fails for it. */
+const MODEL_SYNC_LIMIT = 50 * 1024 * 1024;
 
 export class FullLogDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
   /** Loaded logs by URI, dropped when their document closes. */
@@ -31,8 +33,8 @@ export class FullLogDocuments implements vscode.TextDocumentContentProvider, vsc
     return this.contents.get(uri.toString()) ?? vscode.l10n.t('This log is no longer loaded. Run "AEM Guides: Open Full Log" again.');
   }
 
-  /** Loads the log with a cancellable progress notification, then opens it. Undefined when cancelled. */
-  async open(source: LogSource, processingId: string, path: string): Promise<vscode.TextDocument | undefined> {
+  /** Loads the log with a cancellable progress notification, then opens it; its URI, or undefined when cancelled. */
+  async open(source: LogSource, processingId: string, path: string): Promise<vscode.Uri | undefined> {
     const uri = vscode.Uri.from({ scheme: FULL_LOG_SCHEME, path: `/${folderLabel(path).replace(/[\\:*?"<>|]/g, '_')} (${shortId(processingId)}).log`, query: `id=${encodeURIComponent(processingId)}` });
     const text = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Loading the log of {0}', folderLabel(path)), cancellable: true },
@@ -55,11 +57,21 @@ export class FullLogDocuments implements vscode.TextDocumentContentProvider, vsc
     );
     if (text === undefined) return undefined;
     this.contents.set(uri.toString(), text);
+    if (text.length > MODEL_SYNC_LIMIT) {
+      // Too large for openTextDocument ("Files above 50MB cannot be synchronized with extensions"): the editor
+      // opens it all the same, as a `log` by its name. A copy VS Code still holds reads the new text first.
+      this.changed.fire(uri);
+      await vscode.commands.executeCommand('vscode.open', uri, { preview: false });
+      // VS Code never reports closing a document this large to extensions, so the text would stay here
+      // for the window's life: the editor has its copy now, and opening it again loads it again.
+      this.contents.delete(uri.toString());
+      return uri;
+    }
     await this.refreshHeldDocument(uri, text);
     const opened = await vscode.workspace.openTextDocument(uri);
     const doc = opened.languageId === 'log' ? opened : await vscode.languages.setTextDocumentLanguage(opened, 'log');
     await vscode.window.showTextDocument(doc, { preview: false });
-    return doc;
+    return doc.uri;
   }
 
   /**

@@ -117,7 +117,11 @@ export class LogFollowing implements vscode.Disposable {
   private channel(processingId: string, job: Job | undefined): vscode.OutputChannel {
     let channel = this.channels.get(processingId);
     if (!channel) {
-      const name = job ? `AEM Guides: ${folderLabel(job.path)} (${shortId(processingId)})` : `AEM Guides: ${shortId(processingId)}`;
+      // Resumed after a reload, the job store is still empty: the name saved when following started keeps the folder.
+      const name = job
+        ? `AEM Guides: ${folderLabel(job.path)} (${shortId(processingId)})`
+        : (this.deps.state.get<string>(channelNameKey(processingId)) ?? `AEM Guides: ${shortId(processingId)}`);
+      if (job) void this.deps.state.update(channelNameKey(processingId), name);
       channel = vscode.window.createOutputChannel(name, 'log');
       this.channels.set(processingId, channel);
     }
@@ -167,6 +171,7 @@ export class LogFollowing implements vscode.Disposable {
   }
 
   private async forgetCursor(processingId: string): Promise<void> {
+    await this.deps.state.update(channelNameKey(processingId), undefined);
     if (this.serverKey !== undefined) await this.deps.state.update(cursorKey(this.serverKey, processingId), undefined);
   }
 
@@ -187,6 +192,10 @@ export class LogFollowing implements vscode.Disposable {
 
 function listKey(server: string): string {
   return `aemGuides.followed:${server}`;
+}
+
+function channelNameKey(id: string): string {
+  return `aemGuides.logChannelName:${id}`;
 }
 
 function cursorKey(server: string, id: string): string {

@@ -104,6 +104,37 @@ export class WorkbenchDriver {
     await this.page.locator('.monaco-menu').first().waitFor({ state: 'hidden' });
   }
 
+  /** Asks the extension for news now, as a person does with the view's Refresh button. */
+  async refreshJobs(): Promise<void> {
+    await this.viewAction('Refresh').click();
+  }
+
+  /**
+   * Clicks a job's row and returns the frame of the details page that opens. A running job's row is drawn again at
+   * every update; a click that lands while it is replaced is lost, so it is repeated (a person would click again).
+   */
+  async openJobDetails(label: string, path: string): Promise<Frame> {
+    for (let attempt = 1; ; attempt++) {
+      await this.jobRow(label).click();
+      try {
+        return await this.webviewFrame(path, 7000);
+      } catch (error) {
+        if (attempt === 3) throw error;
+      }
+    }
+  }
+
+  /**
+   * Gives the window the keyboard focus a person's window has. Headless Chromium leaves the page unfocused after
+   * it reloaded itself or after a focused webview closed; VS Code then counts the window as unfocused (an
+   * extension polls slowly, the clipboard refuses). A click on the side bar's title focuses it as a person's click.
+   */
+  async focusWindow(): Promise<void> {
+    await this.page.bringToFront();
+    await this.sidebar.locator('.composite.title .title-label').first().click();
+    await waitUntil('the window to have focus', () => this.page.evaluate(() => document.hasFocus()), (f) => f, 5000);
+  }
+
   /** Closes whatever a failed step may have left open (a quick input, a context menu). */
   async dismissOverlays(): Promise<void> {
     for (let i = 0; i < 3; i++) {
@@ -315,6 +346,62 @@ export class WorkbenchDriver {
     throw new Error(`${what} does not show ${expected} within ${timeoutMs / 1000} s; it shows:\n${text}`);
   }
 
+  /** The names in the Output panel's channel list (its drop-down), once the panel has been shown. */
+  async outputChannels(): Promise<string[]> {
+    return this.panel
+      .locator('select')
+      .evaluateAll((selects) => selects.flatMap((s) => Array.from((s as HTMLSelectElement).options, (o) => o.text)));
+  }
+
+  /** The channel the Output panel shows (the selected entry of its drop-down). */
+  async selectedOutputChannel(): Promise<string[]> {
+    return this.panel
+      .locator('select')
+      .evaluateAll((selects) => selects.map((s) => (s as HTMLSelectElement).selectedOptions[0]?.text ?? ''));
+  }
+
+  /**
+   * Shows an output channel: the Output view ("Output: Focus on Output View"), then the channel picked from its
+   * drop-down once it lists it (the channel may only just be created by an extension still starting).
+   */
+  async showOutputChannel(name: string, timeoutMs = 20000): Promise<void> {
+    await this.runCommand('Output: Focus on Output View');
+    await waitUntil(`"${name}" in the Output panel's channel list`, () => this.outputChannels(), (c) => c.includes(name), timeoutMs);
+    const list = this.panel.locator('select', { has: this.page.locator('option', { hasText: name }) });
+    await list.filter({ visible: true }).first().selectOption({ label: name });
+    await waitUntil('the Output panel to show the channel', () => this.selectedOutputChannel(), (s) => s.includes(name));
+  }
+
+  /**
+   * The whole text of the editor shown in `part` (an editor renders only the lines in view): a click into it,
+   * Ctrl+A, Ctrl+C, and the clipboard read back (the page needs the clipboard permissions). Line ends as "\n".
+   */
+  async copyEditorText(part: Locator): Promise<string> {
+    // The shown editor: hidden ones (other channels, other views) keep their elements with no size.
+    const boxes = await part.locator('.monaco-editor').evaluateAll((els) =>
+      els.map((e) => e.getBoundingClientRect()).map((r) => ({ x: r.x, y: r.y, width: r.width, height: r.height })),
+    );
+    const box = boxes.filter((b) => b.width > 0 && b.height > 0).sort((a, b) => b.width * b.height - a.width * a.height)[0];
+    if (!box) throw new Error('No editor is shown there');
+    await this.page.evaluate(() => navigator.clipboard.writeText(''));
+    await this.page.mouse.click(box.x + Math.min(200, box.width / 2), box.y + Math.min(10, box.height / 2));
+    await this.page.keyboard.press('Control+A');
+    await this.page.keyboard.press('Control+C');
+    const text = await waitUntil(
+      'the copied text in the clipboard',
+      () => this.page.evaluate(() => navigator.clipboard.readText()),
+      (t) => t !== '',
+      5000,
+    );
+    return text.replace(/\r\n/g, '\n');
+  }
+
+  /** Screenshot named after a failed test, and nothing left open (a wizard, a menu) to take the next test's keys. */
+  async captureFailure(title: string): Promise<void> {
+    await this.screenshot(`failed-${title.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`);
+    await this.dismissOverlays();
+  }
+
   /** Drags the side bar's edge so that it is `width` pixels wide (long job paths then fit). */
   async resizeSidebar(width: number): Promise<void> {
     const box = await this.sidebar.boundingBox();
@@ -356,6 +443,6 @@ export class WorkbenchDriver {
   }
 }
 
-function escapeRegExp(text: string): string {
+export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

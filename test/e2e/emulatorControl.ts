@@ -26,6 +26,7 @@ export interface Behaviour {
 }
 
 const PROCESS = '/bin/guides/v1/assets/process';
+const FINISHED = new Set(['SUCCESS', 'FAILED', 'CANCELLED']);
 
 export class EmulatorControl {
   /** The password the API calls use; follows `setPassword`. */
@@ -42,6 +43,14 @@ export class EmulatorControl {
   /** Fails an active job now, as a repository error would, with these comments. */
   failJob(processingId: string, comments: string): Promise<EmulatorJob> {
     return this.control('POST', `/jobs/${encodeURIComponent(processingId)}/fail`, { comments }) as Promise<EmulatorJob>;
+  }
+
+  /** Appends `count` synthetic lines to a job's log (a finished job's too); returns the log's new line count. */
+  async appendLines(processingId: string, count: number): Promise<number> {
+    const answer = (await this.control('POST', `/jobs/${encodeURIComponent(processingId)}/append-lines`, { count })) as {
+      lineCount: number;
+    };
+    return answer.lineCount;
   }
 
   /** The administrator changes the password of the default user. */
@@ -84,6 +93,19 @@ export class EmulatorControl {
     return (await this.api('GET', `${PROCESS}/status?processingId=${encodeURIComponent(processingId)}`)) as EmulatorJob;
   }
 
+  /** The job's whole log, read page by page as any client of the API would. */
+  async logLines(processingId: string): Promise<string[]> {
+    const lines: string[] = [];
+    for (;;) {
+      const page = (await this.api(
+        'GET',
+        `${PROCESS}/logs?processingId=${encodeURIComponent(processingId)}&offset=${lines.length}&limit=10000`,
+      )) as { lines: string[]; hasMore: boolean };
+      lines.push(...page.lines);
+      if (!page.hasMore || page.lines.length === 0) return lines;
+    }
+  }
+
   /** Polls the job's status until `done` holds for it. */
   async waitForJob(processingId: string, done: (job: EmulatorJob) => boolean, timeoutMs = 20000): Promise<EmulatorJob> {
     const deadline = Date.now() + timeoutMs;
@@ -94,6 +116,23 @@ export class EmulatorControl {
       job = await this.job(processingId);
     }
     return job;
+  }
+
+  /** The newest unfinished job on `path`, once the emulator has it (a job someone just started). */
+  async activeJobOn(path: string, timeoutMs = 10000): Promise<EmulatorJob> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const job = (await this.history()).find((j) => j.path === path && !FINISHED.has(j.status));
+      if (job) return job;
+      if (Date.now() > deadline) throw new Error(`No active job on ${path} in the emulator after ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
+  /** Waits until the job has counted its files and returns how many it will process. */
+  async counted(processingId: string): Promise<number> {
+    const job = await this.waitForJob(processingId, (j) => j.migrationSet?.calculationStatus === 'SUCCESS');
+    return job.migrationSet?.totalFiles ?? 0;
   }
 
   private async api(method: 'GET' | 'POST', path: string, body?: unknown, csrf?: string): Promise<unknown> {

@@ -8,19 +8,18 @@
  * are refreshed from them.
  */
 import * as assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Frame, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { EMULATOR_PASSWORD, EMULATOR_USER } from '../support/emulator';
 import { paths } from '../support/paths';
-import { EMULATOR_SERVER_NAME, startSession, type Session } from '../support/session';
-import { launchBrowser, newWorkbenchPage, workbenchUrl } from '../support/workbench';
+import { EMULATOR_SERVER_NAME, type Session } from '../support/session';
 import { waitUntil, WorkbenchDriver } from './driver';
-import { EmulatorControl, type EmulatorJob } from './emulatorControl';
-import { containerTitle, paletteTitle } from './manifest';
+import { EmulatorControl } from './emulatorControl';
+import { openConnectedWorkbench, shortId } from './fixture';
+import { paletteTitle } from './manifest';
 
 const SEEDED_JOBS = 6;
-const FINISHED = new Set(['SUCCESS', 'FAILED', 'CANCELLED']);
 /** Seconds between status checks while a watched job runs: quicker than the default 5, as a person may set it. */
 const POLL_INTERVAL = 2;
 
@@ -32,10 +31,6 @@ function publish(screenshot: string, name: string): void {
   copyFileSync(screenshot, target);
 }
 
-function shortId(id: string): string {
-  return id.slice(0, 8);
-}
-
 describe('Jobs, logs and details in the VS Code workbench', function () {
   this.timeout(60000);
   let session: Session;
@@ -43,85 +38,26 @@ describe('Jobs, logs and details in the VS Code workbench', function () {
   let workbench: WorkbenchDriver;
   let emulator: EmulatorControl;
   /** Every dialog (alert, confirm) a page opened: none should. */
-  const dialogs: string[] = [];
-  const container = containerTitle('aemGuides');
+  let dialogs: string[] = [];
 
   before(async function () {
     this.timeout(180000);
-    session = await startSession({
+    ({ session, page, workbench, emulator, dialogs } = await openConnectedWorkbench({
       label: 'e2e-jobs',
-      connect: true,
-      emulatorArgs: ['--seed-jobs', String(SEEDED_JOBS), '--count-ms', '1000'],
-    });
-    emulator = new EmulatorControl(session.emulator.url);
-    const settingsFile = join(session.userDataDir, 'User', 'settings.json');
-    const settings = JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
-    writeFileSync(settingsFile, `${JSON.stringify({ ...settings, 'aemGuides.pollInterval': POLL_INTERVAL }, null, 2)}\n`);
-
-    page = await newWorkbenchPage(await launchBrowser());
-    // "Copy ID" writes to the clipboard; the test reads it back.
-    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: session.codeServer.url });
-    page.on('dialog', (dialog) => {
-      dialogs.push(`${dialog.type()}: ${dialog.message()}`);
-      void dialog.dismiss();
-    });
-    await page.goto(workbenchUrl(session, { developExtension: true }));
-    workbench = new WorkbenchDriver(page);
-    await workbench.waitUntilReady(container);
-    await workbench.openContainer(container);
-    // Connected at activation (AEM_GUIDES_CONNECT): the seeded jobs are listed without a prompt.
-    await workbench.treeRows(2).nth(SEEDED_JOBS - 1).waitFor({ timeout: 30000 });
-    await workbench.resizeSidebar(440);
-    await workbench.clearNotifications();
+      seedJobs: SEEDED_JOBS,
+      emulatorArgs: ['--count-ms', '1000'],
+      pollInterval: POLL_INTERVAL,
+    }));
   });
 
   afterEach(async function () {
     const test = this.currentTest;
-    if (test?.state === 'failed' && workbench) {
-      await workbench.screenshot(`failed-${test.title.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`);
-      // A wizard or menu left open would take the keyboard from the next test.
-      await workbench.dismissOverlays();
-    }
+    if (test?.state === 'failed' && workbench) await workbench.captureFailure(test.title);
   });
 
   after(async () => {
     await session?.stop();
   });
-
-  /** Asks the extension for news now, as a person does with the view's Refresh button. */
-  async function refresh(): Promise<void> {
-    await workbench.viewAction('Refresh').click();
-  }
-
-  /**
-   * Clicks a job's row and returns the frame of the details page that opens. A running job's row is drawn again at
-   * every update; a click that lands while it is replaced is lost, so it is repeated (a person would click again).
-   */
-  async function openDetails(label: string, path: string): Promise<Frame> {
-    for (let attempt = 1; ; attempt++) {
-      await workbench.jobRow(label).click();
-      try {
-        return await workbench.webviewFrame(path, 7000);
-      } catch (error) {
-        if (attempt === 3) throw error;
-      }
-    }
-  }
-
-  /** The id of the newest job on `path` once the emulator has it. */
-  async function jobOn(path: string): Promise<EmulatorJob> {
-    return waitUntil(
-      `a job on ${path} in the emulator`,
-      async () => (await emulator.history()).find((j) => j.path === path && !FINISHED.has(j.status)),
-      (job) => job !== undefined,
-    ) as Promise<EmulatorJob>;
-  }
-
-  /** Waits until the job has counted its files and returns how many it will process. */
-  async function counted(id: string): Promise<number> {
-    const job = await emulator.waitForJob(id, (j) => j.migrationSet?.calculationStatus === 'SUCCESS');
-    return job.migrationSet?.totalFiles ?? 0;
-  }
 
   it('starts processing from the palette wizard, shows the job running, then in History as Succeeded', async () => {
     const path = '/content/dam/projects/alpha';
@@ -159,8 +95,8 @@ describe('Jobs, logs and details in the VS Code workbench', function () {
     ]);
     assert.equal(prompts.length, 6, `expected six more steps, saw: ${prompts.join(' | ')}`);
 
-    const job = await jobOn(path);
-    const total = await counted(job.processingId);
+    const job = await emulator.activeJobOn(path);
+    const total = await emulator.counted(job.processingId);
     assert.ok(total > 0, `${path} has no assets to process`);
     await emulator.behaviour({ rate: Math.max(2, Math.ceil(total / 7)) });
 
@@ -189,7 +125,7 @@ describe('Jobs, logs and details in the VS Code workbench', function () {
     await emulator.behaviour({ rate: 2 });
     // Started outside VS Code: the extension learns of it on the next update.
     const id = await emulator.startJob(path);
-    await refresh();
+    await workbench.refreshJobs();
     const row = workbench.jobRow('projects/beta');
     await row.filter({ hasText: /Running|Waiting/ }).waitFor({ timeout: 15000 });
     await workbench.clickInlineAction(row, paletteTitle('aemGuides.jobs.followLogs').replace(/^.*: /, ''));
@@ -232,7 +168,7 @@ describe('Jobs, logs and details in the VS Code workbench', function () {
     // The newest job that succeeded (projects/alpha after the first test).
     const job = (await emulator.history()).find((j) => j.status === 'SUCCESS');
     assert.ok(job, 'the emulator lists no job that succeeded');
-    const frame = await openDetails(job.path.replace(/^\/content\/dam\//, ''), job.path);
+    const frame = await workbench.openJobDetails(job.path.replace(/^\/content\/dam\//, ''), job.path);
     const copy = frame.locator('vscode-button[data-action="copyId"]');
     await copy.waitFor();
     assert.equal((await frame.locator('vscode-badge').innerText()).trim(), 'Succeeded');
@@ -266,14 +202,14 @@ describe('Jobs, logs and details in the VS Code workbench', function () {
     const comments = '<img src=x onerror=alert(1)>';
     await emulator.behaviour({ rate: 1 });
     const id = await emulator.startJob(path);
-    await refresh();
+    await workbench.refreshJobs();
     const row = workbench.jobRow('projects/gamma');
     await row.filter({ hasText: /Running|Waiting/ }).waitFor({ timeout: 15000 });
     const failed = await emulator.failJob(id, comments);
     assert.equal(failed.status, 'FAILED');
-    await refresh();
+    await workbench.refreshJobs();
     await row.filter({ hasText: /Failed/ }).waitFor({ timeout: 15000 });
-    const frame = await openDetails('projects/gamma', path);
+    const frame = await workbench.openJobDetails('projects/gamma', path);
     const shown = frame.locator('#comments');
     await shown.waitFor();
     assert.equal(await shown.textContent(), comments);
@@ -319,7 +255,7 @@ describe('Jobs, logs and details in the VS Code workbench', function () {
       await prompt.waitFor({ state: 'hidden' });
       // The jobs come back: the tree, not the "Sign In Again" welcome content, and no error above it.
       await workbench.treeRows(2).nth(SEEDED_JOBS - 1).waitFor({ timeout: 15000 });
-      await refresh();
+      await workbench.refreshJobs();
       await workbench.treeRows(2).nth(SEEDED_JOBS - 1).waitFor();
       await workbench.sidebar.getByText(/credentials rejected/).waitFor({ state: 'hidden', timeout: 10000 });
     };
@@ -328,7 +264,7 @@ describe('Jobs, logs and details in the VS Code workbench', function () {
     const watcher = watchPrompts();
     await emulator.setPassword(newPassword);
     try {
-      await refresh();
+      await workbench.refreshJobs();
       await signInWith(newPassword, '40-sign-in-after-401');
       await workbench.screenshot('41-signed-in-again');
     } finally {
@@ -340,7 +276,7 @@ describe('Jobs, logs and details in the VS Code workbench', function () {
     assert.equal(await workbench.sidebar.locator('.welcome-view-content').isVisible(), false);
 
     const again = watchPrompts();
-    await refresh();
+    await workbench.refreshJobs();
     await signInWith(EMULATOR_PASSWORD);
     assert.equal(await again.stop(), 1);
   });
@@ -350,15 +286,15 @@ describe('Jobs, logs and details in the VS Code workbench', function () {
     await workbench.clearNotifications();
     await emulator.behaviour({ rate: 1 });
     const id = await emulator.startJob(path);
-    const total = await counted(id);
+    const total = await emulator.counted(id);
     // About 40 % in a few seconds, then nearly still, so the picture shows a job in mid-run.
     await emulator.behaviour({ rate: Math.max(2, Math.ceil(total / 6)) });
     await emulator.waitForJob(id, (j) => j.triggeredCount >= total * 0.4, 20000);
     await emulator.behaviour({ rate: Math.max(0.5, total / 300) });
-    await refresh();
+    await workbench.refreshJobs();
     const row = workbench.jobRow('techdocs');
     await row.filter({ hasText: /Running · \d+%/ }).waitFor({ timeout: 15000 });
-    const frame = await openDetails('techdocs', path);
+    const frame = await workbench.openJobDetails('techdocs', path);
     await frame.locator('.bar[role="progressbar"]').waitFor();
     await frame.locator('svg.chart').waitFor({ timeout: 15000 });
     await workbench.clearNotifications();
