@@ -2,7 +2,7 @@
 // with --tests, transpiles sources and tests file by file into out/ for Mocha and the emulator.
 // Type checking is `tsc --noEmit` (npm run typecheck); esbuild only strips types.
 import * as esbuild from 'esbuild';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const production = process.argv.includes('--production');
@@ -76,6 +76,9 @@ if (tests) {
     outbase: '.',
   });
 }
+
+// A release bundle starts from an empty dist/, so no stale file (a source map, an old script) ships.
+if (production) rmSync('dist', { recursive: true, force: true });
 
 const contexts = await Promise.all(
   configs.filter((c) => c.entryPoints.length > 0).map((c) => esbuild.context(c)),
