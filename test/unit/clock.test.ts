@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { FakeClock, systemClock } from '../../src/model/clock';
+import { systemClock } from '../../src/model/clock';
+import { FakeClock } from './fakeClock';
 
 describe('clock', () => {
   it('FakeClock runs due timers in order, at their due time, and lets promises settle between them', async () => {

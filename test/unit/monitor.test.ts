@@ -3,7 +3,7 @@ import type { AemGuidesClient } from '../../src/api/client';
 import { AemError, type AemErrorKind } from '../../src/api/errors';
 import type { Job } from '../../src/api/types';
 import { finished, running } from './jobs.fixture';
-import { FakeClock } from '../../src/model/clock';
+import { FakeClock } from './fakeClock';
 import { JobStore } from '../../src/model/jobStore';
 import { Monitor, type JobsSource, type MonitorOptions, type MonitorState } from '../../src/model/monitor';
 
