@@ -1,6 +1,7 @@
 /** How job and log commands report failures, in one place. */
 import * as vscode from 'vscode';
 import { isAemError } from '../api/errors';
+import { NoServerError } from '../model/jobService';
 import { describeError } from '../ui/messages';
 import { log } from '../util/logger';
 import { JobNode } from '../tree/jobsTreeProvider';
@@ -21,7 +22,13 @@ export async function guarded<T>(arg: unknown, what: string, body: () => Promise
   } catch (e) {
     if (isAemError(e) && e.kind === 'cancelled') return undefined;
     log.error(`${what} failed`, e);
-    const message = isAemError(e) ? describeError(e) : e instanceof Error ? e.message : String(e);
+    const message = isAemError(e)
+      ? describeError(e)
+      : e instanceof NoServerError
+        ? vscode.l10n.t('Connect to an AEM Guides server first.')
+        : e instanceof Error
+          ? e.message
+          : String(e);
     if (fromAutomation(arg)) throw new Error(message);
     void vscode.window.showErrorMessage(message);
     return undefined;

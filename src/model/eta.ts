@@ -59,3 +59,16 @@ function sinceLastDrop(samples: readonly ProgressSample[]): readonly ProgressSam
   }
   return start === 0 ? samples : samples.slice(start);
 }
+
+export type RemainingTime =
+  | { readonly kind: 'ms'; readonly ms: number; readonly source: 'server' | 'estimate' }
+  /** The server's ETA in a unit we do not know: shown as sent. */
+  | { readonly kind: 'verbatim'; readonly value: number; readonly unit: string };
+
+/** What a view shows as time left for an active job: the server's ETA, else our estimate. */
+export function remainingTime(job: Job, samples: readonly ProgressSample[]): RemainingTime | undefined {
+  if (!job.active) return undefined;
+  if (job.eta && job.eta.ms === undefined && job.eta.value > 0) return { kind: 'verbatim', value: job.eta.value, unit: job.eta.unit };
+  const remaining = estimateRemainingMs(job, samples);
+  return remaining && { kind: 'ms', ...remaining };
+}

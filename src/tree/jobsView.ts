@@ -68,8 +68,11 @@ export class JobsView implements vscode.Disposable {
             ? 'unreachable'
             : 'connected';
     const m = monitor.state;
-    this.view.description = active?.config.name;
-    this.view.message = (state === 'unreachable' || state === 'unauthorized') && m.kind === 'error' ? describeError(m.error) : undefined;
+    // Called at every monitor tick: set the view's texts only when they change (each set is a message to the workbench).
+    const description = active?.config.name;
+    const message = (state === 'unreachable' || state === 'unauthorized') && m.kind === 'error' ? describeError(m.error) : undefined;
+    if (this.view.description !== description) this.view.description = description;
+    if (this.view.message !== message) this.view.message = message;
     if (state !== this.state) {
       this.state = state;
       void vscode.commands.executeCommand('setContext', 'aemGuides.connectionState', state);

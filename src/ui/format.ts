@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { Job, JobState } from '../api/types';
 import { DAM_ROOT } from '../api/damPath';
-import { estimateRemainingMs } from '../model/eta';
+import { remainingTime } from '../model/eta';
 import type { ProgressSample } from '../model/jobStore';
 
 export function stateLabel(job: Pick<Job, 'state' | 'status'>): string {
@@ -48,13 +48,12 @@ export function durationWords(ms: number): string {
  * the server gives none while the job runs; an ETA in a unit we do not know is shown as sent.
  */
 export function etaText(job: Job, samples: readonly ProgressSample[] = []): string | undefined {
-  if (!job.active) return undefined;
-  if (job.eta && job.eta.ms === undefined && job.eta.value > 0) return vscode.l10n.t('ETA {0} {1}', job.eta.value, job.eta.unit);
-  const remaining = estimateRemainingMs(job, samples);
-  if (!remaining) return undefined;
-  return remaining.source === 'server'
-    ? vscode.l10n.t('about {0} left', durationWords(remaining.ms))
-    : vscode.l10n.t('~{0} left (estimate)', durationWords(remaining.ms));
+  const left = remainingTime(job, samples);
+  if (!left) return undefined;
+  if (left.kind === 'verbatim') return vscode.l10n.t('ETA {0} {1}', left.value, left.unit);
+  return left.source === 'server'
+    ? vscode.l10n.t('about {0} left', durationWords(left.ms))
+    : vscode.l10n.t('~{0} left (estimate)', durationWords(left.ms));
 }
 
 /** The folder as a label: the path below /content/dam, or the path itself. */

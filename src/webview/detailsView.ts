@@ -1,6 +1,6 @@
 /** Turns a tracked job into what the details page shows: localised, plain text only. */
 import * as vscode from 'vscode';
-import { estimateRemainingMs, observedRate } from '../model/eta';
+import { observedRate, remainingTime } from '../model/eta';
 import type { TrackedJob } from '../model/jobStore';
 import type { MonitorState } from '../model/monitor';
 import { dateTime, durationWords, folderLabel, stateLabel } from '../ui/format';
@@ -53,19 +53,12 @@ export function buildDetailsView(tracked: TrackedJob, monitor: MonitorState, fol
         ? vscode.l10n.t('Counting files... {0} processed so far', job.triggeredCount.toLocaleString())
         : vscode.l10n.t('{0} assets processed', job.triggeredCount.toLocaleString());
 
-  let etaText: string | undefined;
-  let etaEstimated = false;
-  if (job.active) {
-    if (job.eta && job.eta.ms === undefined && job.eta.value > 0) {
-      etaText = vscode.l10n.t('{0} {1} (as the server says)', job.eta.value, job.eta.unit);
-    } else {
-      const remaining = estimateRemainingMs(job, samples);
-      if (remaining) {
-        etaText = vscode.l10n.t('about {0}', durationWords(remaining.ms));
-        etaEstimated = remaining.source === 'estimate';
-      }
-    }
-  }
+  const left = remainingTime(job, samples);
+  const etaText =
+    left?.kind === 'verbatim'
+      ? vscode.l10n.t('{0} {1} (as the server says)', left.value, left.unit)
+      : left && vscode.l10n.t('about {0}', durationWords(left.ms));
+  const etaEstimated = left?.kind === 'ms' && left.source === 'estimate';
   const rate = job.active ? observedRate(samples) : undefined;
   const throughputText = rate !== undefined ? vscode.l10n.t('{0} assets per minute', Math.round(rate * 60_000).toLocaleString()) : averageThroughput(tracked);
 

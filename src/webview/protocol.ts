@@ -75,5 +75,3 @@ export function isPageToHost(value: unknown): value is PageToHost {
   const type = (value as { type?: unknown }).type;
   return type === 'ready' || type === 'action' || type === 'rendered';
 }
-
-export const DETAILS_ACTIONS: readonly DetailsAction[] = ['cancel', 'resume', 'rerun', 'followLogs', 'stopFollowing', 'openFullLog', 'downloadLogs', 'copyId'];
